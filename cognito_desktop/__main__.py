@@ -1,0 +1,3 @@
+from cognito_desktop.app import main
+
+raise SystemExit(main())

@@ -1,0 +1,116 @@
+"""`cognito-desktop sandbox`: start the local AWS, seed the demo world, write the profile."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+from ..services.config import Profile, upsert_profile
+from ..services.paths import app_paths
+from .emulator import DEFAULT_REGION, Emulator, EmulatorError
+from .world import World, seed
+
+PROFILE_NAME = "sandbox"
+
+
+def sandbox_profile(world: World, name: str = PROFILE_NAME) -> Profile:
+    return Profile(
+        name=name,
+        region=world.region,
+        user_pool_id=world.user_pool_id,
+        client_id=world.user_pool_client_id,
+        hosted_ui_url=world.hosted_ui_url,
+        redirect_uri=world.redirect_uri,
+        identity_pool_id=world.identity_pool_id,
+        scopes=world.scopes,
+        endpoint_url=world.endpoint,
+    )
+
+
+def _summary(world: World, profiles_file: Path) -> str:
+    users = "\n".join(
+        f"    {u.username:<10} password {u.password:<20} groups: {', '.join(u.groups) or '-'}"
+        for u in world.users
+    )
+    return f"""Local AWS running at {world.endpoint} (ministack, AUTH on)
+  user pool      {world.user_pool_id}  app client {world.user_pool_client_id}
+  hosted login   {world.hosted_ui_url}/oauth2/authorize
+  identity pool  {world.identity_pool_id}
+  roles          {world.authenticated_role_arn}
+                 {world.guest_role_arn}
+  bucket         s3://{world.bucket}/   table {world.table}
+  API            {world.api_url}/items
+  demo users (local sandbox only):
+{users}
+Profile '{PROFILE_NAME}' written to {profiles_file}
+Press Ctrl+C to stop."""
+
+
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "sandbox", help="start the local AWS with a demo world and write the 'sandbox' profile"
+    )
+    parser.add_argument("--port", type=int, default=0, help="loopback port (default: a free one)")
+    parser.add_argument("--region", default=DEFAULT_REGION)
+    parser.add_argument("--json", action="store_true", help="print what was made as JSON")
+    parser.add_argument(
+        "--gui",
+        action="store_true",
+        help="also open the app on the sandbox profile; stop when it closes",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, lambda *_: stop.set())
+    emulator = Emulator(port=args.port, region=args.region)
+    try:
+        emulator.start()
+    except EmulatorError as exc:
+        print(f"cognito-desktop sandbox: {exc}", file=sys.stderr)
+        return 1
+    try:
+        world = seed(emulator.endpoint, emulator.region)
+        paths = app_paths()
+        moved = upsert_profile(paths.profiles_file, sandbox_profile(world), make_default=True)
+        if moved:
+            print(
+                f"Note: {paths.profiles_file} could not be read; it was kept as {moved}.",
+                file=sys.stderr,
+            )
+        if args.json:
+            print(
+                json.dumps(
+                    {
+                        **world.to_json(),
+                        "profile": PROFILE_NAME,
+                        "profiles_file": str(paths.profiles_file),
+                    }
+                ),
+                flush=True,
+            )
+        else:
+            print(_summary(world, paths.profiles_file), flush=True)
+        if args.gui:
+            gui = subprocess.Popen(
+                [sys.executable, "-m", "cognito_desktop", "--profile", PROFILE_NAME],
+                env=os.environ.copy(),
+            )
+            while gui.poll() is None and not stop.wait(0.5):
+                pass
+            if gui.poll() is None:
+                gui.terminate()
+                gui.wait(10)
+        else:
+            stop.wait()
+        return 0
+    finally:
+        emulator.stop()

@@ -1,0 +1,426 @@
+"""Seed the demo world into the local AWS: user pool, identity pool, roles, bucket, table, API.
+
+The same code seeds ``cognito-desktop sandbox`` and the test fixtures, so what
+the tests prove is what a newcomer sees.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import boto3
+
+from .emulator import ROOT_ACCESS_KEY, ROOT_SECRET_KEY
+
+REDIRECT_URI = "http://localhost/cognito-desktop/callback"
+LOGOUT_URI = "http://localhost/cognito-desktop/signed-out"
+SCOPES = ("openid", "email", "profile")
+BUCKET = "cognito-desktop-demo"
+TABLE = "cognito-desktop-demo-items"
+API_STAGE = "demo"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    password: str
+    email: str
+    groups: tuple[str, ...] = ()
+
+
+OPERATOR = DemoUser("operator", "Operator-Passw0rd!", "operator@example.com", ("operators",))
+PLAIN_USER = DemoUser("viewer", "Viewer-Passw0rd!", "viewer@example.com")
+
+# Keys chosen to trip naive URL and SigV4 encoders.
+AWKWARD_KEYS = (
+    "public/readme.txt",
+    "public/reports/2026/q3/summary.csv",
+    "public/reports/2026/q3/deep/deeper/deepest/leaf.json",
+    "public/with space/file name.txt",
+    "public/unicodé/naïve-文件.txt",
+    "public/plus+sign/a+b=c.txt",
+    "public/percent%20literal/100%.txt",
+    "protected/shared-notes.md",
+    "private/operator-only.txt",
+    "restricted/payroll.csv",
+)
+
+
+@dataclass
+class World:
+    """Everything the seeding made, as the sandbox prints it and the tests use it."""
+
+    endpoint: str
+    region: str
+    user_pool_id: str
+    user_pool_client_id: str
+    issuer: str
+    hosted_ui_url: str
+    redirect_uri: str
+    scopes: tuple[str, ...]
+    identity_pool_id: str
+    authenticated_role_arn: str
+    guest_role_arn: str
+    bucket: str
+    table: str
+    api_id: str
+    api_url: str
+    users: list[DemoUser] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["scopes"] = list(self.scopes)
+        data["users"] = [
+            {
+                "username": u.username,
+                "password": u.password,
+                "email": u.email,
+                "groups": list(u.groups),
+            }
+            for u in self.users
+        ]
+        return data
+
+
+def _client(service: str, endpoint: str, region: str) -> Any:
+    return boto3.client(
+        service,
+        endpoint_url=endpoint,
+        region_name=region,
+        aws_access_key_id=ROOT_ACCESS_KEY,
+        aws_secret_access_key=ROOT_SECRET_KEY,
+    )
+
+
+def seed(endpoint: str, region: str) -> World:
+    """Create the demo world on a fresh emulator and describe it."""
+    idp = _client("cognito-idp", endpoint, region)
+    pool_id, client_id = _seed_user_pool(idp)
+    issuer = f"https://cognito-idp.{region}.amazonaws.com/{pool_id}"
+
+    identity = _client("cognito-identity", endpoint, region)
+    identity_pool_id = identity.create_identity_pool(
+        IdentityPoolName="cognito_desktop_demo",
+        AllowUnauthenticatedIdentities=True,
+        AllowClassicFlow=True,
+        CognitoIdentityProviders=[
+            {
+                "ProviderName": issuer.removeprefix("https://"),
+                "ClientId": client_id,
+                "ServerSideTokenCheck": False,
+            }
+        ],
+    )["IdentityPoolId"]
+
+    api_id = _seed_api(_client("apigateway", endpoint, region))
+    account = "000000000000"
+    iam = _client("iam", endpoint, region)
+    auth_role, guest_role = _seed_roles(iam, identity_pool_id, region, account, api_id)
+    identity.set_identity_pool_roles(
+        IdentityPoolId=identity_pool_id,
+        Roles={"authenticated": auth_role, "unauthenticated": guest_role},
+    )
+    _seed_bucket(_client("s3", endpoint, region))
+    _seed_table(
+        boto3.resource(
+            "dynamodb",
+            endpoint_url=endpoint,
+            region_name=region,
+            aws_access_key_id=ROOT_ACCESS_KEY,
+            aws_secret_access_key=ROOT_SECRET_KEY,
+        )
+    )
+    return World(
+        endpoint=endpoint,
+        region=region,
+        user_pool_id=pool_id,
+        user_pool_client_id=client_id,
+        issuer=issuer,
+        hosted_ui_url=endpoint,
+        redirect_uri=REDIRECT_URI,
+        scopes=SCOPES,
+        identity_pool_id=identity_pool_id,
+        authenticated_role_arn=auth_role,
+        guest_role_arn=guest_role,
+        bucket=BUCKET,
+        table=TABLE,
+        api_id=api_id,
+        api_url=f"{endpoint}/_aws/execute-api/{api_id}/{API_STAGE}",
+        users=[OPERATOR, PLAIN_USER],
+    )
+
+
+def _seed_user_pool(idp: Any) -> tuple[str, str]:
+    pool_id = idp.create_user_pool(
+        PoolName="cognito-desktop-demo",
+        AutoVerifiedAttributes=["email"],
+        UsernameAttributes=[],
+        Schema=[
+            {"Name": "email", "AttributeDataType": "String", "Required": False, "Mutable": True}
+        ],
+    )["UserPool"]["Id"]
+    client_id = idp.create_user_pool_client(
+        UserPoolId=pool_id,
+        ClientName="cognito-desktop",
+        GenerateSecret=False,
+        AllowedOAuthFlowsUserPoolClient=True,
+        AllowedOAuthFlows=["code"],
+        AllowedOAuthScopes=list(SCOPES),
+        CallbackURLs=[REDIRECT_URI],
+        LogoutURLs=[LOGOUT_URI],
+        SupportedIdentityProviders=["COGNITO"],
+        ExplicitAuthFlows=["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH"],
+        EnableTokenRevocation=True,
+    )["UserPoolClient"]["ClientId"]
+    idp.create_group(
+        UserPoolId=pool_id, GroupName="operators", Description="Operators of the demo world"
+    )
+    for user in (OPERATOR, PLAIN_USER):
+        idp.admin_create_user(
+            UserPoolId=pool_id,
+            Username=user.username,
+            MessageAction="SUPPRESS",
+            UserAttributes=[
+                {"Name": "email", "Value": user.email},
+                {"Name": "email_verified", "Value": "true"},
+                {"Name": "name", "Value": user.username.title()},
+            ],
+        )
+        idp.admin_set_user_password(
+            UserPoolId=pool_id, Username=user.username, Password=user.password, Permanent=True
+        )
+        for group in user.groups:
+            idp.admin_add_user_to_group(UserPoolId=pool_id, Username=user.username, GroupName=group)
+    return pool_id, client_id
+
+
+def _trust(identity_pool_id: str, amr: str) -> str:
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Federated": "cognito-identity.amazonaws.com"},
+                    "Action": "sts:AssumeRoleWithWebIdentity",
+                    "Condition": {
+                        "StringEquals": {"cognito-identity.amazonaws.com:aud": identity_pool_id},
+                        "ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": amr},
+                    },
+                }
+            ],
+        }
+    )
+
+
+def _seed_roles(
+    iam: Any, identity_pool_id: str, region: str, account: str, api_id: str
+) -> tuple[str, str]:
+    bucket_arn = f"arn:aws:s3:::{BUCKET}"
+    table_arn = f"arn:aws:dynamodb:{region}:{account}:table/{TABLE}"
+    api_arn = f"arn:aws:execute-api:{region}:{account}:{api_id}/{API_STAGE}"
+    # The authenticated role reaches public/, protected/ and private/ but never
+    # restricted/; the guest role only reads public/. The difference is what the
+    # panels show as "allowed" and "denied".
+    authenticated = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": [
+                    "s3:ListBucket",
+                    "s3:ListBucketVersions",
+                    "s3:GetBucketLocation",
+                    "s3:GetBucketVersioning",
+                ],
+                "Resource": bucket_arn,
+            },
+            {
+                "Effect": "Allow",
+                "Action": [
+                    "s3:GetObject",
+                    "s3:GetObjectTagging",
+                    "s3:PutObject",
+                    "s3:DeleteObject",
+                    "s3:AbortMultipartUpload",
+                    "s3:ListMultipartUploadParts",
+                ],
+                "Resource": [
+                    f"{bucket_arn}/public/*",
+                    f"{bucket_arn}/protected/*",
+                    f"{bucket_arn}/private/*",
+                ],
+            },
+            {
+                "Effect": "Allow",
+                "Action": [
+                    "dynamodb:DescribeTable",
+                    "dynamodb:GetItem",
+                    "dynamodb:Query",
+                    "dynamodb:Scan",
+                    "dynamodb:PutItem",
+                    "dynamodb:UpdateItem",
+                    "dynamodb:DeleteItem",
+                    "dynamodb:BatchGetItem",
+                    "dynamodb:PartiQLSelect",
+                ],
+                "Resource": [table_arn, f"{table_arn}/index/*"],
+            },
+            {"Effect": "Allow", "Action": "dynamodb:ListTables", "Resource": "*"},
+            {"Effect": "Allow", "Action": "execute-api:Invoke", "Resource": f"{api_arn}/*"},
+        ],
+    }
+    guest = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": "s3:ListBucket",
+                "Resource": bucket_arn,
+                "Condition": {"StringLike": {"s3:prefix": ["public/", "public/*"]}},
+            },
+            {"Effect": "Allow", "Action": "s3:GetObject", "Resource": f"{bucket_arn}/public/*"},
+            {
+                "Effect": "Allow",
+                "Action": "execute-api:Invoke",
+                "Resource": f"{api_arn}/GET/public",
+            },
+        ],
+    }
+    arns = []
+    for name, amr, policy in (
+        ("cognito-desktop-demo-authenticated", "authenticated", authenticated),
+        ("cognito-desktop-demo-guest", "unauthenticated", guest),
+    ):
+        arn = iam.create_role(
+            RoleName=name, AssumeRolePolicyDocument=_trust(identity_pool_id, amr)
+        )["Role"]["Arn"]
+        iam.put_role_policy(
+            RoleName=name, PolicyName="demo-access", PolicyDocument=json.dumps(policy)
+        )
+        arns.append(arn)
+    return arns[0], arns[1]
+
+
+def _seed_bucket(s3: Any) -> None:
+    s3.create_bucket(Bucket=BUCKET)
+    for key in AWKWARD_KEYS:
+        body = f"Demo object {key}\n".encode()
+        if key.endswith(".csv"):
+            body = b"id,name,amount\n1,alpha,10.5\n2,beta,20\n"
+        elif key.endswith(".json"):
+            body = json.dumps({"key": key, "nested": {"ok": True}}).encode()
+        s3.put_object(Bucket=BUCKET, Key=key, Body=body)
+    long_key = "public/long/" + "/".join(["segment-with-a-long-name"] * 30) + "/end.txt"
+    s3.put_object(Bucket=BUCKET, Key=long_key[:1000], Body=b"deep")
+
+
+def _seed_table(dynamodb: Any) -> None:
+    table = dynamodb.create_table(
+        TableName=TABLE,
+        KeySchema=[
+            {"AttributeName": "pk", "KeyType": "HASH"},
+            {"AttributeName": "sk", "KeyType": "RANGE"},
+        ],
+        AttributeDefinitions=[
+            {"AttributeName": "pk", "AttributeType": "S"},
+            {"AttributeName": "sk", "AttributeType": "S"},
+            {"AttributeName": "kind", "AttributeType": "S"},
+        ],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": "by-kind",
+                "KeySchema": [
+                    {"AttributeName": "kind", "KeyType": "HASH"},
+                    {"AttributeName": "sk", "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    table.wait_until_exists()
+    table.put_item(
+        Item={
+            "pk": "customer#0001",
+            "sk": "profile",
+            "kind": "profile",
+            "name": "Ada Lovelace",
+            "balance": Decimal("12345678901234567890.123456789012345678"),
+            "active": True,
+            "nickname": None,
+            "avatar": base64.b64decode("iVBORw0KGgo="),
+            "tags": {"vip", "beta"},
+            "scores": {Decimal(1), Decimal("2.5"), Decimal("-3")},
+            "blobs": {b"\x00\x01", b"\xff"},
+            "address": {"city": "London", "lines": ["12 St James's Sq", None, Decimal(1)]},
+            "history": [{"at": "2026-01-01", "amount": Decimal("-0.01")}, "note", True],
+        }
+    )
+    with table.batch_writer() as batch:
+        for n in range(60):
+            batch.put_item(
+                Item={
+                    "pk": "customer#0001",
+                    "sk": f"order#{n:04d}",
+                    "kind": "order",
+                    "amount": Decimal(n) / 4,
+                }
+            )
+
+
+# (path, method, authorization): the guest role may only call GET /public.
+API_METHODS = (
+    ("items", "GET", "AWS_IAM"),
+    ("items", "POST", "AWS_IAM"),
+    ("public", "GET", "AWS_IAM"),
+    ("open", "GET", "NONE"),
+)
+
+
+def _seed_api(apigw: Any) -> str:
+    api_id: str = apigw.create_rest_api(
+        name="cognito-desktop-demo",
+        description="IAM-protected demo API",
+        endpointConfiguration={"types": ["REGIONAL"]},
+    )["id"]
+    root_id = next(
+        r["id"] for r in apigw.get_resources(restApiId=api_id)["items"] if r["path"] == "/"
+    )
+    resources: dict[str, str] = {}
+    for path, method, authorization in API_METHODS:
+        if path not in resources:
+            resources[path] = apigw.create_resource(
+                restApiId=api_id, parentId=root_id, pathPart=path
+            )["id"]
+        resource_id = resources[path]
+        apigw.put_method(
+            restApiId=api_id,
+            resourceId=resource_id,
+            httpMethod=method,
+            authorizationType=authorization,
+        )
+        apigw.put_integration(
+            restApiId=api_id,
+            resourceId=resource_id,
+            httpMethod=method,
+            type="MOCK",
+            requestTemplates={"application/json": '{"statusCode": 200}'},
+        )
+        apigw.put_method_response(
+            restApiId=api_id, resourceId=resource_id, httpMethod=method, statusCode="200"
+        )
+        body = json.dumps({"path": f"/{path}", "method": method, "auth": authorization})
+        apigw.put_integration_response(
+            restApiId=api_id,
+            resourceId=resource_id,
+            httpMethod=method,
+            statusCode="200",
+            responseTemplates={"application/json": body},
+        )
+    apigw.create_deployment(restApiId=api_id, stageName=API_STAGE)
+    return api_id

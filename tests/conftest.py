@@ -1,0 +1,74 @@
+"""Shared fixtures: one local AWS per test session, seeded by the sandbox's own code."""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+if hasattr(os, "geteuid") and os.geteuid() == 0:
+    os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from cognito_desktop.sandbox.command import sandbox_profile
+from cognito_desktop.sandbox.emulator import Emulator
+from cognito_desktop.sandbox.world import World, seed
+from cognito_desktop.services.config import Profile, upsert_profile
+from cognito_desktop.services.oauth import AuthorizationRequest
+from cognito_desktop.services.paths import HOME_ENV, AppPaths, app_paths
+
+
+@pytest.fixture(scope="session")
+def world() -> Iterator[World]:
+    """The demo world on a private local AWS, shared by the whole test session."""
+    emulator = Emulator().start()
+    try:
+        yield seed(emulator.endpoint, emulator.region)
+    finally:
+        emulator.stop()
+
+
+@pytest.fixture
+def app_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppPaths:
+    home = tmp_path / "home"
+    monkeypatch.setenv(HOME_ENV, str(home))
+    return app_paths()
+
+
+@pytest.fixture
+def profile(world: World, app_home: AppPaths, request: pytest.FixtureRequest) -> Profile:
+    """A sandbox profile with a unique name, so keyring entries never collide between tests."""
+    name = "t-" + re.sub(r"[^A-Za-z0-9]", "", request.node.name)[-40:]
+    prof = sandbox_profile(world, name=name)
+    upsert_profile(app_home.profiles_file, prof, make_default=True)
+    return prof
+
+
+@pytest.fixture
+def real_keyring() -> None:
+    """Tests that need the real Secret Service. The test harness always provides one;
+    CI fails rather than skips when it is missing."""
+    if os.environ.get("COGNITO_DESKTOP_TEST_KEYRING") != "1":
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the tests inside scripts/keyring-session.sh")
+        pytest.skip("needs the test keyring: run the suite with scripts/test.sh")
+
+
+def hosted_login(
+    request: AuthorizationRequest, profile: Profile, username: str, password: str
+) -> str:
+    """Fill the hosted login form over HTTP, as a browser would; return the redirect URL."""
+    http = requests.Session()
+    page = http.get(request.url, timeout=10)
+    page.raise_for_status()
+    form = {k: html.unescape(v) for k, v in re.findall(r'name="(\w+)" value="([^"]*)"', page.text)}
+    form.update(username=username, password=password)
+    answer = http.post(profile.hosted_ui("login"), data=form, allow_redirects=False, timeout=10)
+    assert answer.status_code == 302, answer.text[:300]
+    return str(answer.headers["Location"])
