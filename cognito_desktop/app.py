@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from . import __version__
 from .services.config import load_profiles
 from .services.logsetup import configure_logging
-from .services.paths import app_paths
+from .services.paths import HOME_ENV, app_paths
 
 log = logging.getLogger("cognito_desktop")
 
@@ -58,6 +58,10 @@ def run_gui(profile_name: str | None) -> int:
     if os.name == "posix" and hasattr(os, "geteuid") and os.geteuid() == 0:
         # Chromium refuses to run as root with its sandbox on (containers, CI).
         os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+    if os.environ.get(HOME_ENV) and os.name == "posix":
+        # Qt's shader and pipeline caches (and the GL driver's) follow
+        # XDG_CACHE_HOME: keep them under COGNITO_DESKTOP_HOME too.
+        os.environ["XDG_CACHE_HOME"] = str(app_paths().cache_dir / "xdg")
     from .ui.application import run
 
     return run(profile_name)

@@ -21,7 +21,9 @@ if [[ -z ${DISPLAY:-} && -z ${WAYLAND_DISPLAY:-} ]]; then
     echo "run: no display found; the app opens on a virtual screen (Xvfb)" >&2
     # shellcheck disable=SC2016  # $DISPLAY is for the inner shell
     cmd=(xvfb-run -a -s "-screen 0 1280x800x24"
-        bash -c 'echo "run: virtual display $DISPLAY (screenshot: import -display $DISPLAY -window root shot.png)" >&2; exec "$@"' _
+        bash -c 'echo "run: virtual display $DISPLAY; screenshot with:" >&2
+                 echo "  XAUTHORITY=$XAUTHORITY import -display $DISPLAY -window root shot.png" >&2
+                 exec "$@"' _
         "${cmd[@]}")
 fi
 exec "${cmd[@]}"

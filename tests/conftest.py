@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import html
 import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import requests
 
 if hasattr(os, "geteuid") and os.geteuid() == 0:
     os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
@@ -20,7 +18,6 @@ from cognito_desktop.sandbox.command import sandbox_profile
 from cognito_desktop.sandbox.emulator import Emulator
 from cognito_desktop.sandbox.world import World, seed
 from cognito_desktop.services.config import Profile, upsert_profile
-from cognito_desktop.services.oauth import AuthorizationRequest
 from cognito_desktop.services.paths import HOME_ENV, AppPaths, app_paths
 
 
@@ -60,15 +57,13 @@ def real_keyring() -> None:
         pytest.skip("needs the test keyring: run the suite with scripts/test.sh")
 
 
-def hosted_login(
-    request: AuthorizationRequest, profile: Profile, username: str, password: str
-) -> str:
-    """Fill the hosted login form over HTTP, as a browser would; return the redirect URL."""
-    http = requests.Session()
-    page = http.get(request.url, timeout=10)
-    page.raise_for_status()
-    form = {k: html.unescape(v) for k, v in re.findall(r'name="(\w+)" value="([^"]*)"', page.text)}
-    form.update(username=username, password=password)
-    answer = http.post(profile.hosted_ui("login"), data=form, allow_redirects=False, timeout=10)
-    assert answer.status_code == 302, answer.text[:300]
-    return str(answer.headers["Location"])
+@pytest.fixture(autouse=True)
+def no_background_jobs_left_running() -> Iterator[None]:
+    """Fail a test that leaves worker jobs running: they would act on a closed
+    window or a stopped local AWS, and make the next test flaky."""
+    yield
+    from PySide6.QtCore import QThreadPool
+
+    pool = QThreadPool.globalInstance()
+    if pool.activeThreadCount() and not pool.waitForDone(30_000):
+        pytest.fail("background jobs were still running 30 s after the test")

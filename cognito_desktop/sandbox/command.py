@@ -33,7 +33,7 @@ def sandbox_profile(world: World, name: str = PROFILE_NAME) -> Profile:
     )
 
 
-def _summary(world: World, profiles_file: Path) -> str:
+def _summary(world: World, profiles_file: Path, stop_hint: str) -> str:
     users = "\n".join(
         f"    {u.username:<10} password {u.password:<20} groups: {', '.join(u.groups) or '-'}"
         for u in world.users
@@ -49,7 +49,7 @@ def _summary(world: World, profiles_file: Path) -> str:
   demo users (local sandbox only):
 {users}
 Profile '{PROFILE_NAME}' written to {profiles_file}
-Press Ctrl+C to stop."""
+{stop_hint}"""
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -98,7 +98,8 @@ def run(args: argparse.Namespace) -> int:
                 flush=True,
             )
         else:
-            print(_summary(world, paths.profiles_file), flush=True)
+            hint = "Quit the app to stop." if args.gui else "Press Ctrl+C to stop."
+            print(_summary(world, paths.profiles_file, hint), flush=True)
         if args.gui:
             gui = subprocess.Popen(
                 [sys.executable, "-m", "cognito_desktop", "--profile", PROFILE_NAME],

@@ -85,7 +85,7 @@ class Emulator:
         self.log_path = self.log_path or workdir / "ministack.log"
         with open(self.log_path, "ab") as log_file:
             self._proc = subprocess.Popen(
-                [sys.executable, "-m", "ministack"],
+                [sys.executable, "-m", "cognito_desktop.sandbox.guarded_child", str(os.getpid())],
                 env=env,
                 stdout=log_file,
                 stderr=subprocess.STDOUT,

@@ -11,8 +11,6 @@ import ipaddress
 import json
 import os
 import re
-import tempfile
-import time
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -358,6 +356,9 @@ def dump_profiles(profiles: ProfileSet) -> str:
 def save_profiles(profiles: ProfileSet) -> Path | None:
     """Write atomically. A file that could not be parsed is first moved aside
     (its new name is returned) so nothing the user wrote is lost."""
+    import tempfile
+    import time
+
     path = profiles.path
     path.parent.mkdir(parents=True, exist_ok=True)
     moved: Path | None = None

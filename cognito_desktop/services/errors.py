@@ -44,3 +44,11 @@ class IdentityError(CognitoDesktopError):
 
 class NetworkError(CognitoDesktopError):
     """The service could not be reached."""
+
+
+class VaultError(Exception):
+    """A keyring operation failed. The message says what to do and never holds a secret.
+
+    Defined here rather than in vault.py so that the UI can name it without
+    importing the keyring library before the window paints.
+    """

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
-import logging.handlers
+import os
 import re
 from pathlib import Path
+
+MAX_LOG_BYTES = 2_000_000
+KEEP_LOGS = 3
 
 # JWTs (three base64url parts), AWS secret keys (40 chars), session tokens
 # (long base64 runs) and OAuth parameters that carry secrets.
@@ -48,11 +51,28 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+def rotate(log_file: Path, max_bytes: int = MAX_LOG_BYTES, keep: int = KEEP_LOGS) -> None:
+    """Rotate at start-up when the log has grown past ``max_bytes``.
+
+    Cheaper to import than logging.handlers (which pulls in socket), and a log
+    that grows within one session is bounded by the next start.
+    """
+    try:
+        if log_file.stat().st_size < max_bytes:
+            return
+    except FileNotFoundError:
+        return
+    for n in range(keep - 1, 0, -1):
+        older = log_file.with_name(f"{log_file.name}.{n}")
+        if older.exists():
+            os.replace(older, log_file.with_name(f"{log_file.name}.{n + 1}"))
+    os.replace(log_file, log_file.with_name(f"{log_file.name}.1"))
+
+
 def configure_logging(log_file: Path, level: int = logging.INFO) -> None:
     log_file.parent.mkdir(parents=True, exist_ok=True)
-    handler = logging.handlers.RotatingFileHandler(
-        log_file, maxBytes=2_000_000, backupCount=3, encoding="utf-8"
-    )
+    rotate(log_file)
+    handler = logging.FileHandler(log_file, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactingFilter())
     root = logging.getLogger()

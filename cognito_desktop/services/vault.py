@@ -21,6 +21,8 @@ import keyring.errors
 from keyring.backend import KeyringBackend
 from keyring.backends import chainer, fail, null
 
+from .errors import VaultError as VaultError
+
 __all__ = [
     "CHUNK_SIZE",
     "SERVICE_PREFIX",
@@ -55,10 +57,6 @@ _MAX_KEY_LENGTH = 128
 _FILE_BACKEND_MODULES = ("keyrings.alt", "keyrings.cryptfile")
 
 _T = TypeVar("_T")
-
-
-class VaultError(Exception):
-    """A keyring operation failed. The message says what to do and never holds a secret."""
 
 
 @dataclass(frozen=True)

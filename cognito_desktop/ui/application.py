@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import logging
 import sys
-import traceback
 from types import TracebackType
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
-from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from ..services.config import load_profiles
 from ..services.logsetup import redact
@@ -25,6 +23,10 @@ def _excepthook(
     exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
 ) -> None:
     """Log any uncaught exception and show it in a copyable dialog, secrets scrubbed."""
+    import traceback
+
+    from PySide6.QtWidgets import QMessageBox
+
     log.critical("uncaught exception", exc_info=(exc_type, exc, tb))
     report = redact("".join(traceback.format_exception(exc_type, exc, tb)))
     if QApplication.instance() is not None:
@@ -47,11 +49,18 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("Cognito Desktop")
     app.setOrganizationName("cognito-desktop")
     app.setDesktopFileName("cognito-desktop")
+    route_qt_messages()
+    # The icon (an SVG through importlib.resources) can wait until after the first paint.
+    QTimer.singleShot(0, lambda: _set_icon(app))
+    return app
+
+
+def _set_icon(app: QApplication) -> None:
+    from PySide6.QtGui import QIcon
+
     icon = icon_path()
     if icon is not None:
         app.setWindowIcon(QIcon(str(icon)))
-    route_qt_messages()
-    return app
 
 
 def run(profile_name: str | None) -> int:

@@ -6,7 +6,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QUrl
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
@@ -23,14 +23,16 @@ from PySide6.QtWidgets import (
 from .. import __version__
 from ..services.config import ProfileSet
 from ..services.paths import AppPaths
-from ..services.session import SessionInfo
-from ..services.vault import BackendStatus
 from .banner import Banner
 from .session_controller import SessionController
 from .session_panel import SessionPanel, format_countdown
 from .worker import Worker
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent
+
+    from ..services.session import SessionInfo
+    from ..services.vault import BackendStatus
     from .login_view import LoginView
 
 log = logging.getLogger(__name__)

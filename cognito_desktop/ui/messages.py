@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from ..services.errors import CognitoDesktopError, NetworkError
-from ..services.vault import VaultError
+from ..services.errors import CognitoDesktopError, NetworkError, VaultError
 
 log = logging.getLogger(__name__)
 

@@ -9,21 +9,50 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from ..services.config import Profile
 from ..services.errors import AuthError, ReauthenticationRequired
-from ..services.oauth import AuthorizationRequest, code_from_redirect, prepare_authorization
-from ..services.session import CREDENTIALS_REFRESH_MARGIN, Session, SessionInfo
-from ..services.vault import BackendStatus, SecretVault, open_vault
 from .messages import describe
 from .worker import Worker
 
+if TYPE_CHECKING:
+    from types import ModuleType
+
+    from ..services.oauth import AuthorizationRequest
+    from ..services.session import Session, SessionInfo
+    from ..services.vault import BackendStatus, SecretVault
+
+    VaultOpener = Callable[[str], tuple[SecretVault, BackendStatus]]
+
 log = logging.getLogger(__name__)
 
-VaultOpener = Callable[[str], tuple[SecretVault, BackendStatus]]
+
+# The session stack (requests, PyJWT, keyring) is imported on first use, mostly
+# inside worker jobs, so none of it delays the window's first paint.
+def _oauth() -> ModuleType:
+    from ..services import oauth
+
+    return oauth
+
+
+def _session_module() -> ModuleType:
+    from ..services import session
+
+    return session
+
+
+def _credentials_refresh_margin() -> float:
+    return float(_session_module().CREDENTIALS_REFRESH_MARGIN)
+
+
+def _open_vault_default(profile: str) -> tuple[SecretVault, BackendStatus]:
+    from ..services.vault import open_vault
+
+    return open_vault(profile)
 
 
 class SessionController(QObject):
@@ -50,7 +79,10 @@ class SessionController(QObject):
     caller_identity = Signal(str)
 
     def __init__(
-        self, worker: Worker, parent: QObject | None = None, vault_opener: VaultOpener = open_vault
+        self,
+        worker: Worker,
+        parent: QObject | None = None,
+        vault_opener: VaultOpener | None = None,
     ) -> None:
         super().__init__(parent)
         self.worker = worker
@@ -76,13 +108,18 @@ class SessionController(QObject):
         generation = self._generation
         self.busy.emit(label)
 
+        # Closures are not disconnected when this object dies (bound slots
+        # would be), so each checks that the controller still exists.
+        def current() -> bool:
+            return shiboken6.isValid(self) and generation == self._generation
+
         def result(value: Any) -> None:
-            if generation == self._generation:
+            if current():
                 self.busy.emit("")
                 on_result(value)
 
         def error(exc: BaseException) -> None:
-            if generation == self._generation:
+            if current():
                 self.busy.emit("")
                 (on_error or self._fail)(exc)
 
@@ -105,8 +142,8 @@ class SessionController(QObject):
             return
 
         def open_and_restore() -> tuple[Session, BackendStatus, SessionInfo | None, str]:
-            vault, status = self._open_vault(profile.name)
-            session = Session(profile, vault)
+            vault, status = (self._open_vault or _open_vault_default)(profile.name)
+            session = _session_module().Session(profile, vault)
             try:
                 return session, status, session.restore(), ""
             except ReauthenticationRequired as exc:
@@ -134,7 +171,7 @@ class SessionController(QObject):
         """A fresh authorization request (PKCE, state, nonce) for the login page."""
         if self.profile is None:
             return None
-        self.pending_request = prepare_authorization(self.profile)
+        self.pending_request = _oauth().prepare_authorization(self.profile)
         return self.pending_request
 
     def finish_login(self, redirect_url: str) -> None:
@@ -146,7 +183,7 @@ class SessionController(QObject):
             )
             return
         try:
-            code = code_from_redirect(request, redirect_url)
+            code = _oauth().code_from_redirect(request, redirect_url)
         except AuthError as exc:
             self.failed.emit(str(exc))
             self.login_needed.emit(str(exc))
@@ -185,7 +222,7 @@ class SessionController(QObject):
         if info.credentials_expiration is None:
             return
         left = (info.credentials_expiration - dt.datetime.now(dt.UTC)).total_seconds()
-        due = max(1.0, left - CREDENTIALS_REFRESH_MARGIN - 30)
+        due = max(1.0, left - _credentials_refresh_margin() - 30)
         self._refresh_timer.start(int(min(due, 2**31 / 1000 - 1) * 1000))
 
     def refresh_now(self) -> None:

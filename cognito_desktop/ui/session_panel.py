@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
@@ -17,7 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..services.session import SessionInfo
+if TYPE_CHECKING:
+    from ..services.session import SessionInfo
 
 
 def format_countdown(seconds: float) -> str:

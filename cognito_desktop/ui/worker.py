@@ -45,12 +45,20 @@ class _Job(QRunnable):
     def run(self) -> None:
         try:
             value = self._fn(*self._args, **self._kwargs)
-        except BaseException as exc:
-            self.signals.error.emit(exc)
+        except BaseException as exc:  # every failure must reach the UI
+            self._emit(self.signals.error, exc)
         else:
-            self.signals.result.emit(value)
+            self._emit(self.signals.result, value)
         finally:
-            self.signals.finished.emit()
+            self._emit(self.signals.finished)
+
+    @staticmethod
+    def _emit(signal: Any, *args: Any) -> None:
+        try:
+            signal.emit(*args)
+        except RuntimeError:
+            # The signals object went with its window (closed while the job ran).
+            log.debug("a background job finished after its receiver was deleted")
 
 
 class Worker(QObject):

@@ -18,6 +18,7 @@ from cognito_desktop.services.config import Profile, load_profiles
 from cognito_desktop.services.paths import AppPaths
 from cognito_desktop.services.session import CREDENTIALS_KEY, TOKENS_KEY
 from cognito_desktop.services.vault import KeyringVault
+from cognito_desktop.ui.banner import Banner
 from cognito_desktop.ui.main_window import PAGE_LOGIN, PAGE_WORKSPACE, MainWindow
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("real_keyring")]
@@ -180,6 +181,15 @@ def test_operator_signs_in_in_the_app_restarts_without_login_and_signs_out(
     assert "removed from the keyring" in last.status_text.text()
     last.close()
 
+    # Without "remember me" the login page kept nothing on disk, and nothing of
+    # the app landed outside COGNITO_DESKTOP_HOME.
+    assert not app_home.web_storage_dir.exists()
+    for xdg in ("XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME"):
+        folder = os.environ.get(xdg)
+        if folder and Path(folder).is_dir():
+            strays = [p for p in Path(folder).rglob("*") if "ognito" in p.name]
+            assert strays == [], f"files outside COGNITO_DESKTOP_HOME: {strays}"
+
     # No token, key, session token or password in any file the app wrote.
     written = [p for p in Path(os.environ["COGNITO_DESKTOP_HOME"]).rglob("*") if p.is_file()]
     assert app_home.log_file in written
@@ -188,3 +198,34 @@ def test_operator_signs_in_in_the_app_restarts_without_login_and_signs_out(
         data = path.read_bytes()
         for secret in secrets:
             assert secret.encode() not in data, f"a secret leaked into {path}"
+
+
+def test_a_dead_refresh_token_asks_to_sign_in_again_and_keeps_the_window(
+    qtbot: QtBot, app_home: AppPaths, profile: Profile
+) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    window = open_window(qtbot, app_home)
+    sign_in_through_the_page(qtbot, window, OPERATOR.username, OPERATOR.password)
+    # The operator is working in another tab.
+    other = QLabel("work in progress")
+    window.panels.addTab(other, "Other work")
+    window.panels.setCurrentWidget(other)
+
+    # Behind the app's back the refresh token is revoked, and time moves on to
+    # where the credentials must be renewed.
+    session = window.controller.session
+    assert session is not None
+    assert session.tokens is not None
+    session.oauth.revoke(session.tokens.refresh_token)
+    session._clock = lambda: time.time() + 55 * 60
+    window.controller.refresh_now()
+
+    qtbot.waitUntil(lambda: window.pages.currentIndex() == PAGE_LOGIN, timeout=20_000)
+    assert any("expired or was revoked" in b.text() for b in window.findChildren(Banner))
+    sign_in_through_the_page(qtbot, window, OPERATOR.username, OPERATOR.password)
+
+    assert window.pages.currentIndex() == PAGE_WORKSPACE
+    assert window.panels.currentWidget() is other
+    assert window.session_panel.user.text() == "operator"
+    window.close()

@@ -11,11 +11,11 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from cognito_desktop.sandbox.world import OPERATOR, PLAIN_USER, World
+from cognito_desktop.sandbox import scripted_login
+from cognito_desktop.sandbox.world import OPERATOR, PLAIN_USER, DemoUser, World
 from cognito_desktop.services.config import Profile
 from cognito_desktop.services.errors import IdentityError, ReauthenticationRequired
 from cognito_desktop.services.identity import AwsCredentials, IdentityPoolClient
-from cognito_desktop.services.oauth import prepare_authorization
 from cognito_desktop.services.session import (
     CREDENTIALS_KEY,
     IDENTITY_KEY_PREFIX,
@@ -23,15 +23,10 @@ from cognito_desktop.services.session import (
     Session,
 )
 from cognito_desktop.services.vault import KeyringVault, MemoryVault, open_vault
-from tests.conftest import hosted_login
 
 
-def sign_in(session: Session, user: object = OPERATOR) -> None:
-    request = prepare_authorization(session.profile)
-    url = hosted_login(request, session.profile, user.username, user.password)  # type: ignore[attr-defined]
-    from cognito_desktop.services.oauth import code_from_redirect
-
-    session.complete_login(request, code_from_redirect(request, url))
+def sign_in(session: Session, user: DemoUser = OPERATOR) -> None:
+    scripted_login.sign_in(session, user.username, user.password)
 
 
 def sts_arn(creds: AwsCredentials, world: World) -> str:

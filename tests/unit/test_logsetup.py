@@ -51,3 +51,18 @@ def test_log_file_never_receives_a_token(tmp_path: Path) -> None:
     assert "ValueError" in content
     assert JWT not in content
     assert SECRET not in content
+
+
+def test_a_large_log_is_rotated_at_start_and_old_ones_dropped(tmp_path: Path) -> None:
+    from cognito_desktop.services.logsetup import rotate
+
+    log_file = tmp_path / "app.log"
+    for n, text in ((3, "oldest"), (2, "older"), (1, "old")):
+        (tmp_path / f"app.log.{n}").write_text(text)
+    log_file.write_text("x" * 100)
+    rotate(log_file, max_bytes=50, keep=3)
+    assert not log_file.exists()
+    assert (tmp_path / "app.log.1").read_text() == "x" * 100
+    assert (tmp_path / "app.log.2").read_text() == "old"
+    assert (tmp_path / "app.log.3").read_text() == "older"
+    rotate(log_file, max_bytes=50)  # absent: nothing to do
