@@ -30,6 +30,7 @@ def sandbox_profile(world: World, name: str = PROFILE_NAME) -> Profile:
         identity_pool_id=world.identity_pool_id,
         scopes=world.scopes,
         endpoint_url=world.endpoint,
+        api_base_url=world.api_url,
     )
 
 

@@ -373,13 +373,31 @@ def _seed_table(dynamodb: Any) -> None:
             )
 
 
-# (path, method, authorization): the guest role may only call GET /public.
+# (path, method, authorization). The guest role may only call GET /public; the
+# authenticated role may call them all. /files/{name} takes a path parameter
+# (percent-encoded names reach it decoded) and /echo/{proxy+} answers any method
+# on any deeper path, so the console can try paths that need encoding.
 API_METHODS = (
     ("items", "GET", "AWS_IAM"),
     ("items", "POST", "AWS_IAM"),
     ("public", "GET", "AWS_IAM"),
     ("open", "GET", "NONE"),
+    ("files/{name}", "GET", "AWS_IAM"),
+    ("echo/{proxy+}", "ANY", "AWS_IAM"),
 )
+# GET /items lists this many demo items: a response larger than a screen.
+API_ITEM_COUNT = 200
+
+
+def _api_response_body(path: str, method: str, authorization: str) -> str:
+    """The MOCK answer of one method (static: the local AWS renders no template)."""
+    body: dict[str, Any] = {"path": f"/{path}", "method": method, "auth": authorization}
+    if (path, method) == ("items", "GET"):
+        body["items"] = [
+            {"id": f"item-{n:04d}", "name": f"Demo item {n}", "price": round(n * 1.25, 2)}
+            for n in range(API_ITEM_COUNT)
+        ]
+    return json.dumps(body)
 
 
 def _seed_api(apigw: Any) -> str:
@@ -388,16 +406,22 @@ def _seed_api(apigw: Any) -> str:
         description="IAM-protected demo API",
         endpointConfiguration={"types": ["REGIONAL"]},
     )["id"]
-    root_id = next(
-        r["id"] for r in apigw.get_resources(restApiId=api_id)["items"] if r["path"] == "/"
-    )
-    resources: dict[str, str] = {}
-    for path, method, authorization in API_METHODS:
+    resources: dict[str, str] = {
+        "": next(
+            r["id"] for r in apigw.get_resources(restApiId=api_id)["items"] if r["path"] == "/"
+        )
+    }
+
+    def resource_for(path: str) -> str:
         if path not in resources:
+            parent, _, part = path.rpartition("/")
             resources[path] = apigw.create_resource(
-                restApiId=api_id, parentId=root_id, pathPart=path
+                restApiId=api_id, parentId=resource_for(parent), pathPart=part
             )["id"]
-        resource_id = resources[path]
+        return resources[path]
+
+    for path, method, authorization in API_METHODS:
+        resource_id = resource_for(path)
         apigw.put_method(
             restApiId=api_id,
             resourceId=resource_id,
@@ -414,13 +438,12 @@ def _seed_api(apigw: Any) -> str:
         apigw.put_method_response(
             restApiId=api_id, resourceId=resource_id, httpMethod=method, statusCode="200"
         )
-        body = json.dumps({"path": f"/{path}", "method": method, "auth": authorization})
         apigw.put_integration_response(
             restApiId=api_id,
             resourceId=resource_id,
             httpMethod=method,
             statusCode="200",
-            responseTemplates={"application/json": body},
+            responseTemplates={"application/json": _api_response_body(path, method, authorization)},
         )
     apigw.create_deployment(restApiId=api_id, stageName=API_STAGE)
     return api_id

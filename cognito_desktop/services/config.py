@@ -47,6 +47,8 @@ class Profile:
     endpoint_url: str = ""
     identity_provider: str = ""
     remember_me: bool = False
+    # The API console's {{base_url}}: saved requests move between environments.
+    api_base_url: str = ""
 
     @property
     def issuer(self) -> str:
@@ -220,6 +222,10 @@ def validate_profile(
 
     identity_provider = text("identity_provider", False)
 
+    api_base_url = text("api_base_url", False)
+    if api_base_url and (why := _check_url(api_base_url)):
+        problem("api_base_url", why)
+
     scopes_raw = table.get("scopes", list(DEFAULT_SCOPES))
     scopes: tuple[str, ...] = DEFAULT_SCOPES
     if not isinstance(scopes_raw, list) or not all(isinstance(s, str) for s in scopes_raw):
@@ -251,6 +257,7 @@ def validate_profile(
         endpoint_url=endpoint_url,
         identity_provider=identity_provider,
         remember_me=remember_me,
+        api_base_url=api_base_url,
     ), []
 
 

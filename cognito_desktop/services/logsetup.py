@@ -15,7 +15,9 @@ KEEP_LOGS = 3
 _PATTERNS = (
     re.compile(r"eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}"),
     re.compile(
-        r"(?i)((?:refresh|access|id|session)_?token|secret_?(?:access_?)?key|password"
+        # The lookbehind keeps statusCode, countryCode, zipcode= and the like intact.
+        r"(?i)(?<![A-Za-z0-9])((?:refresh|access|id|session)_?token|secret_?(?:access_?)?key"
+        r"|password"
         r"|code_verifier|code)([\"']?\s*[:=]\s*[\"']?)[^\s\"'&,}]+"
     ),
     # A secret access key: 40 base64 characters mixing upper, lower and digits

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
     from ..services.session import SessionInfo
     from ..services.vault import BackendStatus
+    from .api_console import ApiConsole
     from .login_view import LoginView
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,7 @@ class MainWindow(QMainWindow):
         self.worker = Worker(self)
         self.controller = controller or SessionController(self.worker, self)
         self.login_view: LoginView | None = None
+        self.api_console: ApiConsole | None = None
         self.signed_in_info: SessionInfo | None = None
         self._vault_banner: Banner | None = None
         self._initial_profile = initial_profile
@@ -187,6 +189,7 @@ class MainWindow(QMainWindow):
         c.signed_out.connect(self._on_signed_out)
         c.failed.connect(self._on_failed)
         c.caller_identity.connect(self.session_panel.show_role)
+        c.caller_identity.connect(self._role_known)
 
     # -- start -----------------------------------------------------------------
 
@@ -217,6 +220,8 @@ class MainWindow(QMainWindow):
             self.login_view.stop()
         self._set_signed_in(False)
         self.session_panel.clear()
+        if self.api_console is not None:
+            self.api_console.set_context(profile, None)
         self._show_status(f"Opening profile '{name}'…", sign_in=False)
         self.controller.set_profile(profile)
 
@@ -236,9 +241,25 @@ class MainWindow(QMainWindow):
             self.user_label.clear()
             self.expiry_label.clear()
 
+    def _ensure_panels(self) -> None:
+        """Create the work panels on first sign-in (they cost nothing before)."""
+        if self.api_console is None:
+            from .api_console import ApiConsole
+
+            self.api_console = ApiConsole(self.worker, self.paths)
+            self.api_console.session_expired.connect(self._on_login_needed)
+            self.panels.addTab(self.api_console, "API console")
+
+    def _role_known(self, arn: str) -> None:
+        if self.api_console is not None:
+            self.api_console.set_role(arn)
+
     def _on_signed_in(self, info: SessionInfo) -> None:
         self.signed_in_info = info
         self._set_signed_in(True)
+        self._ensure_panels()
+        assert self.api_console is not None
+        self.api_console.set_context(self.controller.profile, self.controller.session)
         self.session_panel.show_session(info)
         groups = f" ({', '.join(info.claims.groups)})" if info.claims.groups else ""
         self.user_label.setText(f"{info.claims.username}{groups} ")
@@ -259,6 +280,8 @@ class MainWindow(QMainWindow):
 
     def _on_signed_out(self, warning: str) -> None:
         self._set_signed_in(False)
+        if self.api_console is not None:
+            self.api_console.set_context(self.controller.profile, None)
         self.session_panel.clear()
         self.setWindowTitle("Cognito Desktop")
         if warning:

@@ -229,3 +229,29 @@ def test_a_dead_refresh_token_asks_to_sign_in_again_and_keeps_the_window(
     assert window.panels.currentWidget() is other
     assert window.session_panel.user.text() == "operator"
     window.close()
+
+
+def test_the_api_console_sends_signed_requests_with_the_signed_in_session(
+    qtbot: QtBot, app_home: AppPaths, profile: Profile
+) -> None:
+    from PySide6.QtCore import Qt
+
+    window = open_window(qtbot, app_home)
+    sign_in_through_the_page(qtbot, window, OPERATOR.username, OPERATOR.password)
+    console = window.api_console
+    assert console is not None
+    window.panels.setCurrentWidget(console)
+    qtbot.waitUntil(lambda: console.history is not None, timeout=10_000)
+    assert console.editor.url.text() == "{{base_url}}/items"
+    qtbot.mouseClick(console.editor.send_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: console.response_view.response is not None, timeout=20_000)
+    response = console.response_view.response
+    assert response is not None
+    assert response.status == 200, response.explanation
+    assert "Credential=ASIA" in response.canonical_request or response.canonical_request.startswith(
+        "GET\n"
+    )
+    qtbot.waitUntil(lambda: console.history_list.count() == 1, timeout=5000)
+    ARTIFACTS.mkdir(exist_ok=True)
+    window.grab().save(str(ARTIFACTS / "api-console.png"))
+    window.close()
