@@ -6,21 +6,19 @@ the tests prove is what a newcomer sees.
 
 from __future__ import annotations
 
-import base64
 import json
 from dataclasses import asdict, dataclass, field
-from decimal import Decimal
 from typing import Any
 
 import boto3
 
 from .emulator import ROOT_ACCESS_KEY, ROOT_SECRET_KEY
+from .seed_dynamodb import TABLE, dynamodb_statements, seed_table
+from .seed_s3 import BUCKET, s3_statements, seed_bucket
 
 REDIRECT_URI = "http://localhost/cognito-desktop/callback"
 LOGOUT_URI = "http://localhost/cognito-desktop/signed-out"
 SCOPES = ("openid", "email", "profile")
-BUCKET = "cognito-desktop-demo"
-TABLE = "cognito-desktop-demo-items"
 API_STAGE = "demo"
 
 
@@ -34,20 +32,6 @@ class DemoUser:
 
 OPERATOR = DemoUser("operator", "Operator-Passw0rd!", "operator@example.com", ("operators",))
 PLAIN_USER = DemoUser("viewer", "Viewer-Passw0rd!", "viewer@example.com")
-
-# Keys chosen to trip naive URL and SigV4 encoders.
-AWKWARD_KEYS = (
-    "public/readme.txt",
-    "public/reports/2026/q3/summary.csv",
-    "public/reports/2026/q3/deep/deeper/deepest/leaf.json",
-    "public/with space/file name.txt",
-    "public/unicodé/naïve-文件.txt",
-    "public/plus+sign/a+b=c.txt",
-    "public/percent%20literal/100%.txt",
-    "protected/shared-notes.md",
-    "private/operator-only.txt",
-    "restricted/payroll.csv",
-)
 
 
 @dataclass
@@ -124,8 +108,8 @@ def seed(endpoint: str, region: str) -> World:
         IdentityPoolId=identity_pool_id,
         Roles={"authenticated": auth_role, "unauthenticated": guest_role},
     )
-    _seed_bucket(_client("s3", endpoint, region))
-    _seed_table(
+    seed_bucket(_client("s3", endpoint, region))
+    seed_table(
         boto3.resource(
             "dynamodb",
             endpoint_url=endpoint,
@@ -223,67 +207,21 @@ def _seed_roles(
     bucket_arn = f"arn:aws:s3:::{BUCKET}"
     table_arn = f"arn:aws:dynamodb:{region}:{account}:table/{TABLE}"
     api_arn = f"arn:aws:execute-api:{region}:{account}:{api_id}/{API_STAGE}"
-    # The authenticated role reaches public/, protected/ and private/ but never
-    # restricted/; the guest role only reads public/. The difference is what the
-    # panels show as "allowed" and "denied".
+    # Each service's module says what each role may do there; the difference
+    # between the two roles is what the panels show as "allowed" and "denied".
     authenticated = {
         "Version": "2012-10-17",
         "Statement": [
-            {
-                "Effect": "Allow",
-                "Action": [
-                    "s3:ListBucket",
-                    "s3:ListBucketVersions",
-                    "s3:GetBucketLocation",
-                    "s3:GetBucketVersioning",
-                ],
-                "Resource": bucket_arn,
-            },
-            {
-                "Effect": "Allow",
-                "Action": [
-                    "s3:GetObject",
-                    "s3:GetObjectTagging",
-                    "s3:PutObject",
-                    "s3:DeleteObject",
-                    "s3:AbortMultipartUpload",
-                    "s3:ListMultipartUploadParts",
-                ],
-                "Resource": [
-                    f"{bucket_arn}/public/*",
-                    f"{bucket_arn}/protected/*",
-                    f"{bucket_arn}/private/*",
-                ],
-            },
-            {
-                "Effect": "Allow",
-                "Action": [
-                    "dynamodb:DescribeTable",
-                    "dynamodb:GetItem",
-                    "dynamodb:Query",
-                    "dynamodb:Scan",
-                    "dynamodb:PutItem",
-                    "dynamodb:UpdateItem",
-                    "dynamodb:DeleteItem",
-                    "dynamodb:BatchGetItem",
-                    "dynamodb:PartiQLSelect",
-                ],
-                "Resource": [table_arn, f"{table_arn}/index/*"],
-            },
-            {"Effect": "Allow", "Action": "dynamodb:ListTables", "Resource": "*"},
+            *s3_statements(bucket_arn, "authenticated"),
+            *dynamodb_statements(table_arn, "authenticated"),
             {"Effect": "Allow", "Action": "execute-api:Invoke", "Resource": f"{api_arn}/*"},
         ],
     }
     guest = {
         "Version": "2012-10-17",
         "Statement": [
-            {
-                "Effect": "Allow",
-                "Action": "s3:ListBucket",
-                "Resource": bucket_arn,
-                "Condition": {"StringLike": {"s3:prefix": ["public/", "public/*"]}},
-            },
-            {"Effect": "Allow", "Action": "s3:GetObject", "Resource": f"{bucket_arn}/public/*"},
+            *s3_statements(bucket_arn, "guest"),
+            *dynamodb_statements(table_arn, "guest"),
             {
                 "Effect": "Allow",
                 "Action": "execute-api:Invoke",
@@ -304,73 +242,6 @@ def _seed_roles(
         )
         arns.append(arn)
     return arns[0], arns[1]
-
-
-def _seed_bucket(s3: Any) -> None:
-    s3.create_bucket(Bucket=BUCKET)
-    for key in AWKWARD_KEYS:
-        body = f"Demo object {key}\n".encode()
-        if key.endswith(".csv"):
-            body = b"id,name,amount\n1,alpha,10.5\n2,beta,20\n"
-        elif key.endswith(".json"):
-            body = json.dumps({"key": key, "nested": {"ok": True}}).encode()
-        s3.put_object(Bucket=BUCKET, Key=key, Body=body)
-    long_key = "public/long/" + "/".join(["segment-with-a-long-name"] * 30) + "/end.txt"
-    s3.put_object(Bucket=BUCKET, Key=long_key[:1000], Body=b"deep")
-
-
-def _seed_table(dynamodb: Any) -> None:
-    table = dynamodb.create_table(
-        TableName=TABLE,
-        KeySchema=[
-            {"AttributeName": "pk", "KeyType": "HASH"},
-            {"AttributeName": "sk", "KeyType": "RANGE"},
-        ],
-        AttributeDefinitions=[
-            {"AttributeName": "pk", "AttributeType": "S"},
-            {"AttributeName": "sk", "AttributeType": "S"},
-            {"AttributeName": "kind", "AttributeType": "S"},
-        ],
-        GlobalSecondaryIndexes=[
-            {
-                "IndexName": "by-kind",
-                "KeySchema": [
-                    {"AttributeName": "kind", "KeyType": "HASH"},
-                    {"AttributeName": "sk", "KeyType": "RANGE"},
-                ],
-                "Projection": {"ProjectionType": "ALL"},
-            }
-        ],
-        BillingMode="PAY_PER_REQUEST",
-    )
-    table.wait_until_exists()
-    table.put_item(
-        Item={
-            "pk": "customer#0001",
-            "sk": "profile",
-            "kind": "profile",
-            "name": "Ada Lovelace",
-            "balance": Decimal("12345678901234567890.123456789012345678"),
-            "active": True,
-            "nickname": None,
-            "avatar": base64.b64decode("iVBORw0KGgo="),
-            "tags": {"vip", "beta"},
-            "scores": {Decimal(1), Decimal("2.5"), Decimal("-3")},
-            "blobs": {b"\x00\x01", b"\xff"},
-            "address": {"city": "London", "lines": ["12 St James's Sq", None, Decimal(1)]},
-            "history": [{"at": "2026-01-01", "amount": Decimal("-0.01")}, "note", True],
-        }
-    )
-    with table.batch_writer() as batch:
-        for n in range(60):
-            batch.put_item(
-                Item={
-                    "pk": "customer#0001",
-                    "sk": f"order#{n:04d}",
-                    "kind": "order",
-                    "amount": Decimal(n) / 4,
-                }
-            )
 
 
 # (path, method, authorization). The guest role may only call GET /public; the
