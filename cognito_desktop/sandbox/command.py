@@ -31,6 +31,7 @@ def sandbox_profile(world: World, name: str = PROFILE_NAME) -> Profile:
         scopes=world.scopes,
         endpoint_url=world.endpoint,
         api_base_url=world.api_url,
+        dynamodb_tables=(world.table,),
     )
 
 

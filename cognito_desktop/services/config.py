@@ -49,6 +49,10 @@ class Profile:
     remember_me: bool = False
     # The API console's {{base_url}}: saved requests move between environments.
     api_base_url: str = ""
+    # DynamoDB tables to offer even when ListTables is denied, and those whose
+    # partition key is the identity id (the query form fills it in).
+    dynamodb_tables: tuple[str, ...] = ()
+    dynamodb_identity_keyed: tuple[str, ...] = ()
 
     @property
     def issuer(self) -> str:
@@ -238,6 +242,16 @@ def validate_profile(
             if not SCOPE_RE.match(scope):
                 problem("scopes", f"'{scope}' is not a valid OAuth scope")
 
+    def names(key: str) -> tuple[str, ...]:
+        raw = table.get(key, [])
+        if not isinstance(raw, list) or not all(isinstance(v, str) and v.strip() for v in raw):
+            problem(key, 'expected a list of table names such as ["orders", "customers"]')
+            return ()
+        return tuple(v.strip() for v in raw)
+
+    dynamodb_tables = names("dynamodb_tables")
+    dynamodb_identity_keyed = names("dynamodb_identity_keyed")
+
     remember_me = table.get("remember_me", False)
     if not isinstance(remember_me, bool):
         problem("remember_me", "expected true or false")
@@ -258,6 +272,8 @@ def validate_profile(
         identity_provider=identity_provider,
         remember_me=remember_me,
         api_base_url=api_base_url,
+        dynamodb_tables=dynamodb_tables,
+        dynamodb_identity_keyed=dynamodb_identity_keyed,
     ), []
 
 

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from ..services.session import SessionInfo
     from ..services.vault import BackendStatus
     from .api_console import ApiConsole
+    from .dynamodb_panel import DynamoDbPanel
     from .login_view import LoginView
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,7 @@ class MainWindow(QMainWindow):
         self.controller = controller or SessionController(self.worker, self)
         self.login_view: LoginView | None = None
         self.api_console: ApiConsole | None = None
+        self.dynamodb_panel: DynamoDbPanel | None = None
         self.signed_in_info: SessionInfo | None = None
         self._vault_banner: Banner | None = None
         self._initial_profile = initial_profile
@@ -220,8 +222,8 @@ class MainWindow(QMainWindow):
             self.login_view.stop()
         self._set_signed_in(False)
         self.session_panel.clear()
-        if self.api_console is not None:
-            self.api_console.set_context(profile, None)
+        for panel in self._work_panels():
+            panel.set_context(profile, None)
         self._show_status(f"Opening profile '{name}'…", sign_in=False)
         self.controller.set_profile(profile)
 
@@ -249,6 +251,15 @@ class MainWindow(QMainWindow):
             self.api_console = ApiConsole(self.worker, self.paths)
             self.api_console.session_expired.connect(self._on_login_needed)
             self.panels.addTab(self.api_console, "API console")
+        if self.dynamodb_panel is None:
+            from .dynamodb_panel import DynamoDbPanel
+
+            self.dynamodb_panel = DynamoDbPanel(self.worker)
+            self.dynamodb_panel.session_expired.connect(self._on_login_needed)
+            self.panels.addTab(self.dynamodb_panel, "DynamoDB")
+
+    def _work_panels(self) -> list[ApiConsole | DynamoDbPanel]:
+        return [p for p in (self.api_console, self.dynamodb_panel) if p is not None]
 
     def _role_known(self, arn: str) -> None:
         if self.api_console is not None:
@@ -258,8 +269,8 @@ class MainWindow(QMainWindow):
         self.signed_in_info = info
         self._set_signed_in(True)
         self._ensure_panels()
-        assert self.api_console is not None
-        self.api_console.set_context(self.controller.profile, self.controller.session)
+        for panel in self._work_panels():
+            panel.set_context(self.controller.profile, self.controller.session)
         self.session_panel.show_session(info)
         groups = f" ({', '.join(info.claims.groups)})" if info.claims.groups else ""
         self.user_label.setText(f"{info.claims.username}{groups} ")
@@ -280,8 +291,8 @@ class MainWindow(QMainWindow):
 
     def _on_signed_out(self, warning: str) -> None:
         self._set_signed_in(False)
-        if self.api_console is not None:
-            self.api_console.set_context(self.controller.profile, None)
+        for panel in self._work_panels():
+            panel.set_context(self.controller.profile, None)
         self.session_panel.clear()
         self.setWindowTitle("Cognito Desktop")
         if warning:

@@ -178,3 +178,16 @@ def test_require_profile_says_what_to_do(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="cognito-desktop sandbox"):
         require_profile(profiles, "nope")
     assert require_profile(profiles, "work").name == "work"
+
+
+def test_dynamodb_table_lists_are_read_and_checked(tmp_path: Path) -> None:
+    good = (
+        GOOD + 'dynamodb_tables = ["orders", "customers"]\ndynamodb_identity_keyed = ["orders"]\n'
+    )
+    profile = load_profiles(write(tmp_path, good)).profiles["work"]
+    assert profile.dynamodb_tables == ("orders", "customers")
+    assert profile.dynamodb_identity_keyed == ("orders",)
+    bad = load_profiles(write(tmp_path, GOOD + 'dynamodb_tables = "orders"\n'))
+    assert any(
+        p.field == "dynamodb_tables" and "list of table names" in p.message for p in bad.problems
+    )
