@@ -6,7 +6,9 @@ import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import boto3
 import pytest
 
 if hasattr(os, "geteuid") and os.geteuid() == 0:
@@ -15,10 +17,13 @@ if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from cognito_desktop.sandbox.command import sandbox_profile
-from cognito_desktop.sandbox.emulator import Emulator
-from cognito_desktop.sandbox.world import World, seed
+from cognito_desktop.sandbox.emulator import ROOT_ACCESS_KEY, ROOT_SECRET_KEY, Emulator
+from cognito_desktop.sandbox.scripted_login import sign_in
+from cognito_desktop.sandbox.world import OPERATOR, World, seed
 from cognito_desktop.services.config import Profile, upsert_profile
 from cognito_desktop.services.paths import HOME_ENV, AppPaths, app_paths
+from cognito_desktop.services.session import Session
+from cognito_desktop.services.vault import MemoryVault
 
 
 @pytest.fixture(scope="session")
@@ -45,6 +50,26 @@ def profile(world: World, app_home: AppPaths, request: pytest.FixtureRequest) ->
     prof = sandbox_profile(world, name=name)
     upsert_profile(app_home.profiles_file, prof, make_default=True)
     return prof
+
+
+@pytest.fixture
+def signed_in_session(profile: Profile) -> Session:
+    """The demo operator, signed in through the hosted login form; secrets in memory."""
+    session = Session(profile, MemoryVault(profile.name))
+    sign_in(session, OPERATOR.username, OPERATOR.password)
+    return session
+
+
+@pytest.fixture
+def root_dynamodb(world: World) -> Any:
+    """A DynamoDB client with the emulator's root keys: the other writer behind a panel's back."""
+    return boto3.client(
+        "dynamodb",
+        endpoint_url=world.endpoint,
+        region_name=world.region,
+        aws_access_key_id=ROOT_ACCESS_KEY,
+        aws_secret_access_key=ROOT_SECRET_KEY,
+    )
 
 
 @pytest.fixture

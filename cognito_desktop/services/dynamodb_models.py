@@ -9,7 +9,7 @@ sets), list and dict (nested). No I/O here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 Item = dict[str, Any]
 ReadMode = Literal["query", "scan"]
@@ -27,20 +27,8 @@ FilterOp = Literal[
     "attribute_exists",
     "attribute_not_exists",
 ]
-SORT_OPS: tuple[SortOp, ...] = ("=", "<", "<=", ">", ">=", "BETWEEN", "begins_with")
-FILTER_OPS: tuple[FilterOp, ...] = (
-    "=",
-    "<>",
-    "<",
-    "<=",
-    ">",
-    ">=",
-    "BETWEEN",
-    "begins_with",
-    "contains",
-    "attribute_exists",
-    "attribute_not_exists",
-)
+SORT_OPS: tuple[SortOp, ...] = get_args(SortOp)
+FILTER_OPS: tuple[FilterOp, ...] = get_args(FilterOp)
 
 
 @dataclass(frozen=True)

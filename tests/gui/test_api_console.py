@@ -7,22 +7,17 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from cognito_desktop.sandbox.scripted_login import sign_in
-from cognito_desktop.sandbox.world import OPERATOR
 from cognito_desktop.services.api_models import ApiRequest, RequestBody
 from cognito_desktop.services.config import Profile
 from cognito_desktop.services.paths import AppPaths
 from cognito_desktop.services.session import Session
-from cognito_desktop.services.vault import MemoryVault
 from cognito_desktop.ui.api_console import ApiConsole
 from cognito_desktop.ui.worker import Worker
 
 
 @pytest.fixture
-def session(profile: Profile) -> Session:
-    session = Session(profile, MemoryVault(profile.name))
-    sign_in(session, OPERATOR.username, OPERATOR.password)
-    return session
+def session(signed_in_session: Session) -> Session:
+    return signed_in_session
 
 
 @pytest.fixture

@@ -9,14 +9,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 from boto3.dynamodb.types import Binary, TypeDeserializer
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from cognito_desktop.sandbox.emulator import ROOT_ACCESS_KEY, ROOT_SECRET_KEY
-from cognito_desktop.sandbox.scripted_login import sign_in
 from cognito_desktop.sandbox.seed_dynamodb import (
     CUSTOMER,
     INDEX,
@@ -25,11 +22,9 @@ from cognito_desktop.sandbox.seed_dynamodb import (
     TABLE,
     every_type_item,
 )
-from cognito_desktop.sandbox.world import OPERATOR, World
 from cognito_desktop.services.config import Profile
 from cognito_desktop.services.dynamodb_codec import from_dynamodb_json, to_wire
 from cognito_desktop.services.session import Session
-from cognito_desktop.services.vault import MemoryVault
 from cognito_desktop.ui.dynamodb_panel import DynamoDbPanel
 from cognito_desktop.ui.dynamodb_results_model import ResultsModel, render_cell
 from cognito_desktop.ui.worker import Worker
@@ -38,22 +33,13 @@ WAIT = 20_000
 
 
 @pytest.fixture
-def session(profile: Profile) -> Session:
-    session = Session(profile, MemoryVault(profile.name))
-    sign_in(session, OPERATOR.username, OPERATOR.password)
-    return session
+def session(signed_in_session: Session) -> Session:
+    return signed_in_session
 
 
 @pytest.fixture
-def root(world: World) -> Any:
-    """A low-level client with root access: the other writer behind the panel's back."""
-    return boto3.client(
-        "dynamodb",
-        endpoint_url=world.endpoint,
-        region_name=world.region,
-        aws_access_key_id=ROOT_ACCESS_KEY,
-        aws_secret_access_key=ROOT_SECRET_KEY,
-    )
+def root(root_dynamodb: Any) -> Any:
+    return root_dynamodb
 
 
 class ExactDeserializer(TypeDeserializer):

@@ -73,15 +73,8 @@ def service(profile: Profile) -> DynamoService:
 
 
 @pytest.fixture
-def root(world: World) -> Any:
-    """Root access, to change items behind the panel's back."""
-    return boto3.client(
-        "dynamodb",
-        endpoint_url=world.endpoint,
-        region_name=world.region,
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-    )
+def root(root_dynamodb: Any) -> Any:
+    return root_dynamodb
 
 
 @pytest.fixture
