@@ -108,10 +108,20 @@ def test_list_tables_merges_the_profiles_names(service: DynamoService, world: Wo
     assert note == ""
 
 
-def test_list_tables_falls_back_to_the_named_tables_when_denied() -> None:
-    client = boto3.client(
-        "dynamodb", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x"
+def stub_client() -> Any:
+    """A client that never reaches the network, for botocore's Stubber (error paths the
+    local AWS cannot produce); our retries only, as in the app."""
+    return boto3.client(
+        "dynamodb",
+        region_name="us-east-1",
+        aws_access_key_id="x",
+        aws_secret_access_key="x",
+        config=retry_config(),
     )
+
+
+def test_list_tables_falls_back_to_the_named_tables_when_denied() -> None:
+    client = stub_client()
     with Stubber(client) as stub:
         stub.add_client_error(
             "list_tables",
@@ -433,13 +443,7 @@ def test_a_denied_read_names_the_table_and_hints_at_leading_keys(profile: Profil
 
 
 def stubbed(response: dict[str, Any], throttles: int) -> tuple[DynamoService, list[float], Stubber]:
-    client = boto3.client(
-        "dynamodb",
-        region_name="us-east-1",
-        aws_access_key_id="x",
-        aws_secret_access_key="x",
-        config=retry_config(),
-    )
+    client = stub_client()
     stub = Stubber(client)
     for _ in range(throttles):
         stub.add_client_error(
@@ -495,13 +499,7 @@ def test_throttling_gives_up_after_the_last_try() -> None:
     ],
 )
 def test_errors_become_sentences(code: str, message: str, error: type, sentence: str) -> None:
-    client = boto3.client(
-        "dynamodb",
-        region_name="us-east-1",
-        aws_access_key_id="x",
-        aws_secret_access_key="x",
-        config=retry_config(),
-    )
+    client = stub_client()
     with Stubber(client) as stub:
         stub.add_client_error("query", service_error_code=code, service_message=message)
         with pytest.raises(error) as caught:
@@ -512,13 +510,7 @@ def test_errors_become_sentences(code: str, message: str, error: type, sentence:
 
 
 def test_leading_keys_hint_only_for_tables_keyed_by_identity() -> None:
-    client = boto3.client(
-        "dynamodb",
-        region_name="us-east-1",
-        aws_access_key_id="x",
-        aws_secret_access_key="x",
-        config=retry_config(),
-    )
+    client = stub_client()
     denied = (
         "User: arn:aws:sts::1:assumed-role/r/s is not authorized to perform: "
         "dynamodb:Query on resource: arn:aws:dynamodb:us-east-1:1:table/t"
