@@ -78,6 +78,13 @@ install_venv() {
     if [[ ! -f $stamp || $(<"$stamp") != "$wanted" ]]; then
         say "installing the project into .venv (pyproject.toml changed)"
         (cd "$repo" && "$venv/bin/pip" install --quiet -e '.[dev]')
+        if ! "$venv/bin/pip" check >/dev/null 2>&1; then
+            # Left-overs of other versions (e.g. PySide6 6.12's split-out WebEngine
+            # wheels after the pin went below 6.12) conflict: start from a clean venv.
+            say "the virtual environment has conflicting packages; recreating it"
+            python3 -m venv --clear "$venv"
+            (cd "$repo" && "$venv/bin/pip" install --quiet -e '.[dev]')
+        fi
         # Written only after pip succeeded, so a failed install is retried next time.
         printf '%s\n' "$wanted" >"$stamp"
     fi
