@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,7 @@ from cognito_desktop.sandbox.emulator import ROOT_ACCESS_KEY, ROOT_SECRET_KEY, E
 from cognito_desktop.sandbox.scripted_login import sign_in
 from cognito_desktop.sandbox.world import OPERATOR, World, seed
 from cognito_desktop.services.config import Profile, upsert_profile
+from cognito_desktop.services.identity import AwsCredentials, IdentityPoolClient
 from cognito_desktop.services.paths import HOME_ENV, AppPaths, app_paths
 from cognito_desktop.services.session import Session
 from cognito_desktop.services.vault import MemoryVault
@@ -63,13 +66,74 @@ def signed_in_session(profile: Profile) -> Session:
 @pytest.fixture
 def root_dynamodb(world: World) -> Any:
     """A DynamoDB client with the emulator's root keys: the other writer behind a panel's back."""
+    return _root_client(world, "dynamodb")
+
+
+def _root_client(world: World, service: str) -> Any:
     return boto3.client(
-        "dynamodb",
+        service,
         endpoint_url=world.endpoint,
         region_name=world.region,
         aws_access_key_id=ROOT_ACCESS_KEY,
         aws_secret_access_key=ROOT_SECRET_KEY,
     )
+
+
+@pytest.fixture
+def root_s3(world: World) -> Any:
+    """An S3 client with the emulator's root keys: sets up and checks behind the panel's back."""
+    return _root_client(world, "s3")
+
+
+@pytest.fixture(scope="session")
+def many_keys(world: World) -> str:
+    """The prefix holding MANY_COUNT (20,000) keys, seeded once per test session
+    (about a minute on the emulator) by the sandbox's own seeder."""
+    from cognito_desktop.sandbox.seed_s3 import MANY_PREFIX, seed_many
+
+    seed_many(_root_client(world, "s3"))
+    return MANY_PREFIX
+
+
+@dataclass
+class GuestSource:
+    """A guest (unauthenticated) identity's credentials in the shape the S3
+    services take (``CredentialSource``), fetched from the identity pool."""
+
+    profile: Profile
+    identity_id: str = ""
+    credentials: AwsCredentials | None = None
+    renewals: int = 0
+
+    def ensure_fresh(self, margin: float = 600) -> AwsCredentials:
+        now = dt.datetime.now(dt.UTC)
+        if self.credentials is None or self.credentials.seconds_left(now) <= margin:
+            pool = IdentityPoolClient(self.profile)
+            self.identity_id, self.credentials = pool.credentials_for(
+                None, self.identity_id or None
+            )
+            self.renewals += 1
+        return self.credentials
+
+    def client(self, service: str, **kwargs: Any) -> Any:
+        creds = self.ensure_fresh()
+        return boto3.client(
+            service,
+            endpoint_url=self.profile.endpoint_url,
+            region_name=self.profile.region,
+            aws_access_key_id=creds.access_key_id,
+            aws_secret_access_key=creds.secret_access_key,
+            aws_session_token=creds.session_token,
+            **kwargs,
+        )
+
+
+@pytest.fixture
+def guest_source(profile: Profile) -> GuestSource:
+    """A guest identity of the demo identity pool (the unauthenticated role)."""
+    source = GuestSource(profile)
+    source.ensure_fresh()
+    return source
 
 
 @pytest.fixture

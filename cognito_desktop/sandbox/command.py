@@ -14,6 +14,7 @@ from pathlib import Path
 from ..services.config import Profile, upsert_profile
 from ..services.paths import app_paths
 from .emulator import DEFAULT_REGION, Emulator, EmulatorError
+from .seed_s3 import MANY_COUNT, MANY_PREFIX, VERSIONED_BUCKET, seed_many
 from .world import World, seed
 
 PROFILE_NAME = "sandbox"
@@ -32,6 +33,7 @@ def sandbox_profile(world: World, name: str = PROFILE_NAME) -> Profile:
         endpoint_url=world.endpoint,
         api_base_url=world.api_url,
         dynamodb_tables=(world.table,),
+        s3_locations=(f"s3://{world.bucket}/", f"s3://{VERSIONED_BUCKET}/"),
     )
 
 
@@ -54,6 +56,36 @@ Profile '{PROFILE_NAME}' written to {profiles_file}
 {stop_hint}"""
 
 
+def _seed_many_in_background(world: World, count: int, stop: threading.Event, quiet: bool) -> None:
+    """The big folder takes about a minute per 20,000 keys: the app is usable meanwhile."""
+    import boto3
+
+    from .emulator import ROOT_ACCESS_KEY, ROOT_SECRET_KEY
+
+    where = f"s3://{world.bucket}/{MANY_PREFIX}"
+
+    def work() -> None:
+        s3 = boto3.client(
+            "s3",
+            endpoint_url=world.endpoint,
+            region_name=world.region,
+            aws_access_key_id=ROOT_ACCESS_KEY,
+            aws_secret_access_key=ROOT_SECRET_KEY,
+        )
+        try:
+            seed_many(s3, MANY_PREFIX, count, stop=stop)
+        except Exception as exc:  # the emulator stopping under us ends this quietly
+            if not stop.is_set():
+                print(f"Seeding {where} stopped: {exc}", file=sys.stderr, flush=True)
+            return
+        if not quiet and not stop.is_set():
+            print(f"{where} now holds {count:,} objects.", flush=True)
+
+    if not quiet:
+        print(f"Seeding {count:,} objects under {where} in the background…", flush=True)
+    threading.Thread(target=work, name="seed-many", daemon=True).start()
+
+
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "sandbox", help="start the local AWS with a demo world and write the 'sandbox' profile"
@@ -61,6 +93,14 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser.add_argument("--port", type=int, default=0, help="loopback port (default: a free one)")
     parser.add_argument("--region", default=DEFAULT_REGION)
     parser.add_argument("--json", action="store_true", help="print what was made as JSON")
+    parser.add_argument(
+        "--many-keys",
+        type=int,
+        default=MANY_COUNT,
+        metavar="N",
+        help=f"objects to seed under {MANY_PREFIX} in the background, for trying listings of "
+        f"big folders (default {MANY_COUNT:,}; 0 for none; 100000 is benchmark size)",
+    )
     parser.add_argument(
         "--gui",
         action="store_true",
@@ -102,6 +142,8 @@ def run(args: argparse.Namespace) -> int:
         else:
             hint = "Quit the app to stop." if args.gui else "Press Ctrl+C to stop."
             print(_summary(world, paths.profiles_file, hint), flush=True)
+        if args.many_keys > 0:
+            _seed_many_in_background(world, args.many_keys, stop, quiet=args.json)
         if args.gui:
             gui = subprocess.Popen(
                 [sys.executable, "-m", "cognito_desktop", "--profile", PROFILE_NAME],

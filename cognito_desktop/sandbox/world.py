@@ -14,7 +14,7 @@ import boto3
 
 from .emulator import ROOT_ACCESS_KEY, ROOT_SECRET_KEY
 from .seed_dynamodb import TABLE, dynamodb_statements, seed_table
-from .seed_s3 import BUCKET, s3_statements, seed_bucket
+from .seed_s3 import BUCKET, VERSIONED_BUCKET, s3_statements, seed_bucket
 
 REDIRECT_URI = "http://localhost/cognito-desktop/callback"
 LOGOUT_URI = "http://localhost/cognito-desktop/signed-out"
@@ -204,7 +204,7 @@ def _trust(identity_pool_id: str, amr: str) -> str:
 def _seed_roles(
     iam: Any, identity_pool_id: str, region: str, account: str, api_id: str
 ) -> tuple[str, str]:
-    bucket_arn = f"arn:aws:s3:::{BUCKET}"
+    bucket_arns = [f"arn:aws:s3:::{BUCKET}", f"arn:aws:s3:::{VERSIONED_BUCKET}"]
     table_arn = f"arn:aws:dynamodb:{region}:{account}:table/{TABLE}"
     api_arn = f"arn:aws:execute-api:{region}:{account}:{api_id}/{API_STAGE}"
     # Each service's module says what each role may do there; the difference
@@ -212,7 +212,7 @@ def _seed_roles(
     authenticated = {
         "Version": "2012-10-17",
         "Statement": [
-            *s3_statements(bucket_arn, "authenticated"),
+            *s3_statements(bucket_arns, "authenticated"),
             *dynamodb_statements(table_arn, "authenticated"),
             {"Effect": "Allow", "Action": "execute-api:Invoke", "Resource": f"{api_arn}/*"},
         ],
@@ -220,7 +220,7 @@ def _seed_roles(
     guest = {
         "Version": "2012-10-17",
         "Statement": [
-            *s3_statements(bucket_arn, "guest"),
+            *s3_statements(bucket_arns, "guest"),
             *dynamodb_statements(table_arn, "guest"),
             {
                 "Effect": "Allow",

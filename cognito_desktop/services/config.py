@@ -53,6 +53,8 @@ class Profile:
     # partition key is the identity id (the query form fills it in).
     dynamodb_tables: tuple[str, ...] = ()
     dynamodb_identity_keyed: tuple[str, ...] = ()
+    # S3 places to offer even when ListBuckets is denied: "s3://bucket/prefix/".
+    s3_locations: tuple[str, ...] = ()
 
     @property
     def issuer(self) -> str:
@@ -252,6 +254,23 @@ def validate_profile(
     dynamodb_tables = names("dynamodb_tables")
     dynamodb_identity_keyed = names("dynamodb_identity_keyed")
 
+    s3_locations: tuple[str, ...] = ()
+    raw_locations = table.get("s3_locations", [])
+    if not isinstance(raw_locations, list) or not all(isinstance(v, str) for v in raw_locations):
+        problem(
+            "s3_locations", 'expected a list such as ["s3://my-bucket/", "s3://other/reports/"]'
+        )
+    else:
+        from .s3_models import S3NameError
+        from .s3_names import parse_location
+
+        for value in raw_locations:
+            try:
+                parse_location(value)
+            except S3NameError as exc:
+                problem("s3_locations", f"'{value}': {exc.message}")
+        s3_locations = tuple(v.strip() for v in raw_locations)
+
     remember_me = table.get("remember_me", False)
     if not isinstance(remember_me, bool):
         problem("remember_me", "expected true or false")
@@ -274,6 +293,7 @@ def validate_profile(
         api_base_url=api_base_url,
         dynamodb_tables=dynamodb_tables,
         dynamodb_identity_keyed=dynamodb_identity_keyed,
+        s3_locations=s3_locations,
     ), []
 
 

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from .api_console import ApiConsole
     from .dynamodb_panel import DynamoDbPanel
     from .login_view import LoginView
+    from .s3_panel import S3Panel
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,7 @@ class MainWindow(QMainWindow):
         self.login_view: LoginView | None = None
         self.api_console: ApiConsole | None = None
         self.dynamodb_panel: DynamoDbPanel | None = None
+        self.s3_panel: S3Panel | None = None
         self.signed_in_info: SessionInfo | None = None
         self._vault_banner: Banner | None = None
         self._initial_profile = initial_profile
@@ -257,9 +259,22 @@ class MainWindow(QMainWindow):
             self.dynamodb_panel = DynamoDbPanel(self.worker)
             self.dynamodb_panel.session_expired.connect(self._on_login_needed)
             self.panels.addTab(self.dynamodb_panel, "DynamoDB")
+        if self.s3_panel is None:
+            from .s3_panel import S3Panel
 
-    def _work_panels(self) -> list[ApiConsole | DynamoDbPanel]:
-        return [p for p in (self.api_console, self.dynamodb_panel) if p is not None]
+            self.s3_panel = S3Panel(self.worker)
+            self.s3_panel.session_expired.connect(self._on_login_needed)
+            self.panels.addTab(self.s3_panel, "S3")
+            self._show_saved_tab()
+
+    def _show_saved_tab(self) -> None:
+        for index in range(self.panels.count()):
+            if self._saved_tab and self.panels.tabText(index) == self._saved_tab:
+                self.panels.setCurrentIndex(index)
+
+    def _work_panels(self) -> list[ApiConsole | DynamoDbPanel | S3Panel]:
+        panels = (self.api_console, self.dynamodb_panel, self.s3_panel)
+        return [p for p in panels if p is not None]
 
     def _role_known(self, arn: str) -> None:
         if self.api_console is not None:
@@ -406,12 +421,15 @@ class MainWindow(QMainWindow):
         state = settings.value("window/state")
         if state is not None:
             self.restoreState(state)
+        # The work panels come at sign-in; the tab to show then is remembered now.
+        self._saved_tab = str(settings.value("window/tab", "") or "")
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.paths.state_dir.mkdir(parents=True, exist_ok=True)
         settings = self._settings()
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/state", self.saveState())
+        settings.setValue("window/tab", self.panels.tabText(self.panels.currentIndex()))
         settings.sync()
         if self.login_view is not None:
             self.login_view.stop()

@@ -147,6 +147,22 @@ def test_window_geometry_is_remembered(qtbot: QtBot, app_home: AppPaths) -> None
     assert (again.width(), again.height()) == (812, 533)
 
 
+def test_the_last_work_panel_shown_is_shown_again_after_sign_in(
+    qtbot: QtBot, app_home: AppPaths, profile: Profile
+) -> None:
+    window = make_window(qtbot, app_home)
+    window._ensure_panels()  # what the first sign-in does
+    names = [window.panels.tabText(i) for i in range(window.panels.count())]
+    assert names == ["Session", "API console", "DynamoDB", "S3"]
+    window.panels.setCurrentIndex(names.index("DynamoDB"))
+    window.close()
+
+    again = make_window(qtbot, app_home)
+    assert again.panels.tabText(again.panels.currentIndex()) == "Session"  # signed out
+    again._ensure_panels()
+    assert again.panels.tabText(again.panels.currentIndex()) == "DynamoDB"
+
+
 def info(seconds_left: float) -> SessionInfo:
     claims = IdClaims(
         subject="s",

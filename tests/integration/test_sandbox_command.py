@@ -34,7 +34,7 @@ def _children_of(pid: int) -> list[int]:
 def test_sandbox_prints_json_writes_the_profile_and_stops_cleanly(tmp_path: Path) -> None:
     env = {**os.environ, "COGNITO_DESKTOP_HOME": str(tmp_path)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "cognito_desktop", "sandbox", "--json"],
+        [sys.executable, "-m", "cognito_desktop", "sandbox", "--json", "--many-keys", "120"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -66,6 +66,30 @@ def test_sandbox_prints_json_writes_the_profile_and_stops_cleanly(tmp_path: Path
         sandbox = profiles.profiles["sandbox"]
         assert sandbox.endpoint_url == world["endpoint"]
         assert sandbox.identity_pool_id == world["identity_pool_id"]
+        assert sandbox.s3_locations == (
+            f"s3://{world['bucket']}/",
+            "s3://cognito-desktop-versions/",
+        )
+
+        # The big folder fills in the background while the sandbox is already usable.
+        s3 = boto3.client(
+            "s3",
+            endpoint_url=world["endpoint"],
+            region_name=world["region"],
+            aws_access_key_id="test",
+            aws_secret_access_key="test",
+        )
+
+        def many() -> int:
+            pages = s3.get_paginator("list_objects_v2").paginate(
+                Bucket=world["bucket"], Prefix="public/many/"
+            )
+            return sum(len(page.get("Contents", [])) for page in pages)
+
+        deadline = time.monotonic() + 60
+        while many() < 120 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert many() == 120
     finally:
         proc.send_signal(signal.SIGINT)
         _, stderr = proc.communicate(timeout=20)

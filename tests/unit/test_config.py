@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -191,3 +192,25 @@ def test_dynamodb_table_lists_are_read_and_checked(tmp_path: Path) -> None:
     assert any(
         p.field == "dynamodb_tables" and "list of table names" in p.message for p in bad.problems
     )
+
+
+def test_s3_locations_are_read_and_each_address_checked(tmp_path: Path) -> None:
+    good = GOOD + 's3_locations = ["s3://demo-bucket/", " s3://other-bucket/reports/ "]\n'
+    profile = load_profiles(write(tmp_path, good)).profiles["work"]
+    assert profile.s3_locations == ("s3://demo-bucket/", "s3://other-bucket/reports/")
+    saved = tmp_path / "saved.toml"
+    upsert_profile(saved, replace(profile, s3_locations=("s3://demo-bucket/with space/",)))
+    reloaded = load_profiles(saved).profiles["work"]
+    assert reloaded.s3_locations == ("s3://demo-bucket/with space/",)
+    assert load_profiles(write(tmp_path, GOOD)).profiles["work"].s3_locations == ()
+    bad = load_profiles(
+        write(tmp_path, GOOD + 's3_locations = ["s3://demo-bucket/", "s3://Bad_Bucket/x/"]\n')
+    )
+    assert "work" not in bad.profiles
+    (problem,) = bad.problems
+    assert problem.field == "s3_locations"
+    assert "'s3://Bad_Bucket/x/'" in problem.message
+    assert "must be lowercase" in problem.message
+    not_a_list = load_profiles(write(tmp_path, GOOD + 's3_locations = "s3://demo-bucket/"\n'))
+    assert [p.field for p in not_a_list.problems] == ["s3_locations"]
+    assert "expected a list" in not_a_list.problems[0].message
