@@ -60,12 +60,7 @@ def _client_config(concurrency: int) -> Any:
     """``s3_config()`` with a connection pool for ``concurrency`` parallel requests."""
     from botocore.config import Config
 
-    pool = Config(max_pool_connections=max(32, concurrency + 4))
-    try:
-        base = s3_config()
-    except NotImplementedError:  # s3.py not written yet: the same settings, here
-        base = Config(s3={"addressing_style": "path"}, retries={"mode": "standard"})
-    return base.merge(pool)
+    return s3_config().merge(Config(max_pool_connections=max(32, concurrency + 4)))
 
 
 class Transfers:
