@@ -299,10 +299,17 @@ class MainWindow(QMainWindow):
         self.session_panel.show_session(info)
 
     def _on_login_needed(self, reason: str) -> None:
+        # Several panels may find the same dead session at once: one page, one banner.
+        asking = (
+            self.pages.currentIndex() == PAGE_LOGIN and self.controller.pending_request is not None
+        )
         if self.signed_in_info is not None and reason:
             # Mid-session: the tabs stay as they are underneath; only sign-in is asked.
-            self.add_banner("warning", reason)
-        self.show_login()
+            shown = {b.text() for b in self.findChildren(Banner)}  # dismissed ones are deleted
+            if reason not in shown:
+                self.add_banner("warning", reason)
+        if not asking:
+            self.show_login()
 
     def _on_signed_out(self, warning: str) -> None:
         self._set_signed_in(False)

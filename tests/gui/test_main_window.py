@@ -163,6 +163,23 @@ def test_the_last_work_panel_shown_is_shown_again_after_sign_in(
     assert again.panels.tabText(again.panels.currentIndex()) == "DynamoDB"
 
 
+def test_several_panels_finding_the_session_dead_open_one_sign_in_page(
+    qtbot: QtBot, app_home: AppPaths, profile: Profile
+) -> None:
+    window = make_window(qtbot, app_home, profile.name)
+    qtbot.waitUntil(lambda: window.pages.currentIndex() == PAGE_LOGIN, timeout=20_000)
+    window.signed_in_info = info(60)  # as if signed in when the session died
+    reason = "Your sign-in expired or was revoked. Sign in again."
+    window._on_login_needed(reason)
+    request = window.controller.pending_request
+    assert request is not None
+    window._on_login_needed(reason)  # a second panel, same dead session
+    assert window.controller.pending_request is request, "the sign-in page was restarted"
+    assert window.pages.currentIndex() == PAGE_LOGIN
+    assert banners(window).count(reason) == 1
+    window.close()
+
+
 def info(seconds_left: float) -> SessionInfo:
     claims = IdClaims(
         subject="s",
