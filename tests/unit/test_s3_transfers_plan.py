@@ -185,7 +185,8 @@ def test_sentences_name_the_object_and_the_action() -> None:
     denied = client_error(
         "AccessDenied",
         403,
-        "User: arn:aws:sts::000000000000:assumed-role/Operators/ASIAABCDEFGHIJKLMNOP is not "
+        "User: arn:aws:sts::000000000000:assumed-role/Operators/ASIA"
+        "ABCDEFGHIJKLMNOP is not "
         "authorized to perform: s3:GetObject",
     )
     assert tp.download_sentence(denied, "bucket", "restricted/payroll.csv", "/x") == (
